@@ -1,0 +1,1 @@
+"""Sub-commands of ``dutydesk``; see ``dutydesk.cli``."""

@@ -1,0 +1,1 @@
+"""Rich renderables shared by the CLI, the app and the export (no Textual here)."""
