@@ -104,6 +104,7 @@ def run_validate(args: argparse.Namespace) -> int:
         problems, checked = list(library.problems), list(library.plans.values())
     for problem in problems:
         print(clean(str(problem)))
+    sys.stdout.flush()
     files = {pr.path for pr in problems}
     if problems:
         print(f"{len(problems)} problem(s) in {len(files)} file(s); {len(checked)} plan(s) valid", file=sys.stderr)

@@ -54,7 +54,10 @@ class Checker:
     def known_keys(self, data: dict[str, Any], allowed: Collection[str], where: tuple[Any, ...], what: str) -> None:
         for key in data:
             if key not in allowed:
-                self.add(where + (key,), f"unknown key '{key}' in {what}{suggest(key, allowed)}")
+                hint = suggest(key, allowed)
+                if not hint and not str(key).isascii():
+                    hint = "; a ',' or ': ' inside unquoted text splits it: put the text in quotes"
+                self.add(where + (key,), f"unknown key '{key}' in {what}{hint}")
 
     def text(self, value: Any, where: tuple[Any, ...], what: str) -> Text | None:
         if isinstance(value, str):
@@ -308,7 +311,23 @@ def _check_flow(check: Checker, plan: Plan) -> None:
             if step_id not in finishing and any(n == END or n in finishing for n in nexts):
                 finishing.add(step_id)
                 changed = True
-    trapped = [s for s in plan.steps if s.id in reached and s.id not in finishing]
-    if trapped:
-        names = ", ".join(f"'{s.id}'" for s in trapped)
-        check.add(("steps", plan.position(trapped[0].id)), f"loop with no way out: step{'s' if len(trapped) > 1 else ''} {names} can never reach the end of the plan")
+    trapped = {s.id for s in plan.steps if s.id in reached and s.id not in finishing}
+    # Name the loop itself, not every step upstream of it.
+    in_loop = [s for s in plan.steps if s.id in trapped and _returns_to(s.id, edges)]
+    if in_loop:
+        names = ", ".join(f"'{s.id}'" for s in in_loop)
+        check.add(("steps", plan.position(in_loop[0].id)), f"loop with no way out: step{'s' if len(in_loop) > 1 else ''} {names} can never reach the end of the plan")
+
+
+def _returns_to(start: str, edges: dict[str, list[str]]) -> bool:
+    seen: set[str] = set()
+    todo = list(edges[start])
+    while todo:
+        current = todo.pop()
+        if current == start:
+            return True
+        if current in seen or current not in edges:
+            continue
+        seen.add(current)
+        todo.extend(edges[current])
+    return False
