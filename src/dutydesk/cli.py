@@ -15,10 +15,13 @@ from pathlib import Path
 
 from dutydesk import __version__
 
-# sub-command name -> module in dutydesk.commands
-COMMANDS: dict[str, str] = {
-    "plans": "plans",
-}
+# modules in dutydesk.commands, each registering one or more sub-commands
+COMMANDS: tuple[str, ...] = (
+    "plans",
+    "journal",
+    "app",
+    "export",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -31,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--plans", type=Path, metavar="DIR", help="the branch's own plans folder (env DUTYDESK_PLANS)")
     parser.add_argument("--lang", choices=["zh", "en"], help="language of the output")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in COMMANDS.values():
+    for module in COMMANDS:
         importlib.import_module(f"dutydesk.commands.{module}").register(sub)
     return parser
 

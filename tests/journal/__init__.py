@@ -1,0 +1,1 @@
+"""Tests of the incident journal (dutydesk.journal): real SQLite files, real processes."""
