@@ -89,7 +89,7 @@ class Desk:
 
     def refresh(self) -> list[Record]:
         """Fold in what was committed since we last looked (by this desk or another)."""
-        new = [Record.of(e) for e in self.journal.events(self.incident.id, after_seq=self.state.last_seq)]
+        new = [Record.from_row(row) for row in self.journal.event_rows(self.incident.id, after_seq=self.state.last_seq)]
         if new:
             self.folder.apply_all(new)
         return new

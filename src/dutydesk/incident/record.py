@@ -49,6 +49,23 @@ class Record:
         )
 
 
+    @classmethod
+    def from_row(cls, row: tuple[Any, ...]) -> Record:
+        """From a tuple in the journal's ``EVENT_ROW`` order (seq, kind, step_id, payload,
+        recorded_at, happened_at, actor_user, actor_name, actor_role, actor_origin)."""
+        seq, kind, step_id, payload, recorded, happened, user, name, role, origin = row
+        recorded_at = datetime.fromisoformat(recorded)
+        return cls(
+            seq=seq,
+            kind=kind,
+            recorded_at=recorded_at,
+            happened_at=recorded_at if happened == recorded else datetime.fromisoformat(happened),
+            who=Who(user, name, role, origin or "console"),
+            step_id=step_id,
+            payload=json.loads(payload) if payload else {},
+        )
+
+
 def _time(value: Any) -> datetime:
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=timezone.utc)

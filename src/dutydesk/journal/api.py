@@ -153,6 +153,13 @@ def _check_not_future(happened: datetime, recorded: datetime) -> None:
         )
 
 
+#: The columns of :meth:`Journal.event_rows`, in order.
+EVENT_ROW: tuple[str, ...] = (
+    "seq", "kind", "step_id", "payload", "recorded_at", "happened_at",
+    "actor_user", "actor_name", "actor_role", "actor_origin",
+)
+
+
 class Journal:
     """The incident journal on one SQLite file. Open with :meth:`open`; close or use ``with``."""
 
@@ -583,6 +590,20 @@ class Journal:
             if not found:
                 self._require(session.connection(), incident_id)
             return found
+
+    def event_rows(self, incident_id: str, after_seq: int = 0) -> list[tuple[Any, ...]]:
+        """Like :meth:`events` but plain tuples in :data:`EVENT_ROW` order, with times and
+        payload as stored text: about ten times faster than ORM rows, for the fold of
+        long incidents (live follow, replay)."""
+        columns = ", ".join(EVENT_ROW)
+        with self._raw() as conn, _gc_paused():
+            found = conn.exec_driver_sql(
+                f"SELECT {columns} FROM events WHERE incident_id = ? AND seq > ? ORDER BY seq",
+                (incident_id, int(after_seq)),
+            ).fetchall()
+            if not found:
+                self._require(conn, incident_id)
+            return [tuple(row) for row in found]
 
     def last_seq(self, incident_id: str) -> int:
         """The sequence number of the newest event of the incident."""
