@@ -111,3 +111,32 @@ def test_verify_names_a_tampered_event(capsys, db: Path) -> None:
 def test_missing_database_for_read_commands_is_a_clear_error(capsys, tmp_path: Path) -> None:
     code, _, err = run(capsys, tmp_path / "none.db", "incidents", "show", "last")
     assert code == 2 and "Traceback" not in err and "none.db" in err
+
+
+def test_corrupt_and_newer_databases_are_refused_clearly(capsys, tmp_path: Path) -> None:
+    corrupt = tmp_path / "corrupt.db"
+    corrupt.write_bytes(b"this is not a database" * 100)
+    before = corrupt.read_bytes()
+    code, _, err = run(capsys, corrupt, "open", "fire-premises")
+    assert code == 2 and "Traceback" not in err
+    assert corrupt.read_bytes() == before  # nothing written to a damaged file
+
+    newer = tmp_path / "newer.db"
+    with sqlite3.connect(newer) as conn:
+        conn.execute("PRAGMA user_version = 99")
+        conn.execute("CREATE TABLE x (y)")
+    code, _, err = run(capsys, newer, "incidents", "list")
+    assert code == 2 and "99" in err and "Traceback" not in err
+
+
+def test_full_disk_reports_not_logged(capsys, tmp_path: Path, monkeypatch) -> None:
+    db = tmp_path / "full.db"
+    incident = run(capsys, db, "open", "fire-premises")[1].strip()
+    from dutydesk.journal import Journal
+
+    real_open = Journal.open.__func__
+    monkeypatch.setattr(Journal, "open", classmethod(lambda cls, path=None, readonly=False, **kw: real_open(cls, path, readonly, max_pages=1)))
+    code, _, err = run(capsys, db, "log", incident, "--note", "x" * 19_000)
+    assert code == 2 and err.startswith("dutydesk: NOT LOGGED:")
+    monkeypatch.undo()
+    assert [e[1] for e in events(db)] == ["opened"]
