@@ -19,6 +19,7 @@ from dutydesk import __version__
 COMMANDS: tuple[str, ...] = (
     "plans",
     "journal",
+    "review",
     "app",
     "export",
 )
