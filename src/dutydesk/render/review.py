@@ -28,12 +28,14 @@ WORDS = {
            "met": "met", "yes": "yes", "no": "NO", "skipped": "Skipped", "never": "Never reached",
            "decisions": "Decisions", "timers": "Timers", "due": "due", "fired": "logged", "late": "late by",
            "drill": "DRILL", "real": "real incident", "duration": "duration", "open": "still open",
-           "none": "none", "compare": "Drills side by side", "reason": "reason"},
+           "none": "none", "compare": "Drills side by side", "reason": "reason",
+           "pending": "not done", "skipped_s": "skipped", "inactive": "n/a"},
     "zh": {"critical": "关键步骤:自启动起用时", "step": "步骤", "target": "目标", "time": "用时",
            "met": "达标", "yes": "是", "no": "否", "skipped": "跳过的步骤", "never": "未执行的步骤",
            "decisions": "决策", "timers": "计时提醒", "due": "到期", "fired": "记录", "late": "延迟",
            "drill": "演练", "real": "真实事件", "duration": "历时", "open": "尚未结束",
-           "none": "无", "compare": "多次演练对比", "reason": "原因"},
+           "none": "无", "compare": "多次演练对比", "reason": "原因",
+           "pending": "未完成", "skipped_s": "已跳过", "inactive": "不适用"},
 }
 
 
@@ -47,7 +49,7 @@ def review_view(r: Review, lang: Lang) -> RenderableType:
         crit.add_column(name)
     for c in r.critical:
         met = "" if c.met is None else (w["yes"] if c.met else w["no"])
-        crit.add_row(str(c.number), Text(clean(c.title[lang])), clock(c.target_s), clock(c.seconds) if c.status == "done" else c.status,
+        crit.add_row(str(c.number), Text(clean(c.title[lang])), clock(c.target_s), clock(c.seconds) if c.status == "done" else w["skipped_s" if c.status == "skipped" else c.status],
                      Text(met, style="bold red" if c.met is False else ""))
     parts: list[RenderableType] = [head, Text(""), crit]
     parts.append(Text(f"\n{w['skipped']}: " + (", ".join(f"{s['number']} ({w['reason']}: {clean(s['reason'])})" for s in r.skipped) or w["none"])))
