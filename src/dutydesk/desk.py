@@ -109,10 +109,12 @@ class Desk:
         step_id: str | None = None,
         payload: Mapping[str, Any] | None = None,
         happened_at: datetime | None = None,
+        expect_last_seq: int | None = None,
     ) -> Logged:
         """Append one event; return it once committed, with any other desk's events folded in."""
         event = self.journal.append(
-            self.incident.id, kind, actor=self.actor, step_id=step_id, payload=dict(payload or {}), happened_at=happened_at
+            self.incident.id, kind, actor=self.actor, step_id=step_id, payload=dict(payload or {}),
+            happened_at=happened_at, expect_last_seq=expect_last_seq,
         )
         new = self.refresh()
         mine = next((r for r in new if r.seq == event.seq), None) or Record.of(event)
@@ -131,19 +133,31 @@ class Desk:
             who = state.by.name if state.by else "?"
             raise DeskError(f"step '{step_id}' is already {state.status} (#{state.seq} by {who})")
 
+    def _settle(self, kind: str, step_id: str, payload: dict[str, Any], happened_at: datetime | None) -> Logged:
+        """Mark a step once: checked against the newest state, written only if nobody
+        wrote in between (else look again: another desk may have settled it)."""
+        from dutydesk.journal import StaleState
+
+        for _attempt in range(5):
+            self._settled(step_id)
+            try:
+                return self.log(kind, step_id=step_id, payload=payload, happened_at=happened_at,
+                                expect_last_seq=self.state.last_seq)
+            except StaleState:
+                continue
+        raise DeskError("the incident keeps changing under this desk; look at the timeline and try again")
+
     def done(self, step_id: str, *, happened_at: datetime | None = None) -> Logged:
         step = self._step(step_id)
         if step.is_decision:
             raise DeskError(f"step '{step_id}' is a question: answer it with a number")
-        self._settled(step_id)
-        return self.log(kinds.STEP_DONE, step_id=step_id, happened_at=happened_at)
+        return self._settle(kinds.STEP_DONE, step_id, {}, happened_at)
 
     def skip(self, step_id: str, reason: str, *, happened_at: datetime | None = None) -> Logged:
         self._step(step_id)
         if not reason.strip():
             raise DeskError("a skipped step needs a reason")
-        self._settled(step_id)
-        return self.log(kinds.STEP_SKIPPED, step_id=step_id, payload={"reason": reason.strip()}, happened_at=happened_at)
+        return self._settle(kinds.STEP_SKIPPED, step_id, {"reason": reason.strip()}, happened_at)
 
     def choose(self, step_id: str, number: int, *, happened_at: datetime | None = None) -> Logged:
         step = self._step(step_id)
@@ -151,9 +165,8 @@ class Desk:
             raise DeskError(f"step '{step_id}' is not a question")
         if not 1 <= number <= len(step.choices):
             raise DeskError(f"step '{step_id}' has answers 1 to {len(step.choices)}, not {number}")
-        self._settled(step_id)
         label = step.choices[number - 1].label
-        return self.log(kinds.CHOICE_MADE, step_id=step_id, payload={"choice": number, "label": label.to_dict()}, happened_at=happened_at)
+        return self._settle(kinds.CHOICE_MADE, step_id, {"choice": number, "label": label.to_dict()}, happened_at)
 
     def note(self, text: str, *, happened_at: datetime | None = None, step_id: str | None = None) -> Logged:
         if not text.strip():

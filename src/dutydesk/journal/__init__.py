@@ -31,6 +31,7 @@ from .errors import (
     NotAJournal,
     NotLogged,
     SchemaUpgradeNeeded,
+    StaleState,
     UnknownDatabase,
     UnknownIncident,
 )
@@ -63,6 +64,7 @@ __all__ = [
     "NotLogged",
     "Problem",
     "SchemaUpgradeNeeded",
+    "StaleState",
     "UnknownDatabase",
     "UnknownIncident",
     "VerifyReport",

@@ -46,6 +46,7 @@ from .errors import (
     DatabaseReadOnly,
     DiskFull,
     IncidentClosed,
+    StaleState,
     InvalidEvent,
     JournalError,
     SchemaUpgradeNeeded,
@@ -408,8 +409,14 @@ class Journal:
         step_id: str | None = None,
         payload: Mapping[str, Any] | None = None,
         happened_at: datetime | None = None,
+        expect_last_seq: int | None = None,
     ) -> Event:
-        """Append one event; returns it after COMMIT. Raises InvalidEvent (nothing written) if invalid."""
+        """Append one event; returns it after COMMIT. Raises InvalidEvent (nothing written) if invalid.
+
+        With ``expect_last_seq``, the append happens only if the incident's newest event
+        is still that one, checked under the write lock; otherwise ``StaleState`` (nothing
+        written): another desk wrote first, and the caller should look again before acting.
+        """
         actor = _check_actor(actor)
         if kind == k.OPENED:
             raise InvalidEvent("an 'opened' event is written by open_incident only")
@@ -438,6 +445,10 @@ class Journal:
             last = (found[2], found[3])
             if isinstance(last[0], bool) or not isinstance(last[0], int):
                 raise DatabaseCorrupt(f"incident {incident_id}: a stored sequence number is malformed ({last[0]!r})")
+            if expect_last_seq is not None and last[0] != expect_last_seq:
+                raise StaleState(
+                    f"incident {incident_id} changed (event #{last[0]} is newer than #{expect_last_seq}); nothing was written"
+                )
             seq = last[0] + 1
             data = json.loads(payload_text)
             if kind in k.REFERRING_KINDS:

@@ -104,6 +104,10 @@ class IncidentClosed(JournalError):
     default_hint = "A closed incident takes no more events; open a new incident if needed."
 
 
+class StaleState(JournalError):
+    default_hint = "Another desk wrote to this incident first; look at what it did and act again if still needed."
+
+
 class InvalidEvent(JournalError):
     default_hint = "Nothing was written; correct the event and log it again."
 
