@@ -20,7 +20,6 @@ COMMANDS: tuple[str, ...] = (
     "plans",
     "journal",
     "review",
-    "app",
     "export",
 )
 

@@ -25,7 +25,7 @@ WORDS: dict[str, dict[str, str]] = {
         kinds.AMENDED: "amended", kinds.TIMER_FIRED: "timer due", kinds.INJECT: "inject",
         kinds.CLOSED: "closed", kinds.EXPORT_UNMASKED: "exported unmasked",
         "drill": "drill", "reason": "reason", "outcome": "outcome", "event": "event",
-        "offered": "offered to", "accepted": "accepted by",
+        "offered": "offered to", "accepted": "accepted by", "happened_at": "happened at",
     },
     "zh": {
         kinds.OPENED: "启动", kinds.STEP_DONE: "完成", kinds.STEP_SKIPPED: "跳过",
@@ -35,7 +35,7 @@ WORDS: dict[str, dict[str, str]] = {
         kinds.AMENDED: "更正", kinds.TIMER_FIRED: "计时到期", kinds.INJECT: "演练情景",
         kinds.CLOSED: "结束", kinds.EXPORT_UNMASKED: "未脱敏导出",
         "drill": "演练", "reason": "原因", "outcome": "结果", "event": "事件",
-        "offered": "移交给", "accepted": "接手",
+        "offered": "移交给", "accepted": "接手", "happened_at": "发生时间",
     },
 }
 
@@ -71,6 +71,18 @@ def _step_text(plan: Plan, step_id: str | None, lang: Lang) -> str:
     if step_id and plan.has_step(step_id):
         return f"{plan.position(step_id) + 1}. {plan.step(step_id).prompt.get(lang)}"
     return step_id or ""
+
+
+def _change(key: str, value: object, lang: Lang) -> str:
+    """One field of an amendment; a corrected time is shown in local time."""
+    if key == "happened_at" and isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            moment = None
+        if moment is not None and moment.tzinfo is not None:
+            return f"{WORDS[lang]['happened_at']} → {moment.astimezone().strftime('%Y-%m-%d %H:%M:%S')}"
+    return f"{key}={value}"
 
 
 def describe(record: Record, plan: Plan, contacts: Mapping[str, Contact], lang: Lang) -> Text:
@@ -113,7 +125,7 @@ def describe(record: Record, plan: Plan, contacts: Mapping[str, Contact], lang: 
     elif kind in (kinds.RETRACTED, kinds.AMENDED):
         add(f"{words['event']} #{p.get('seq')} — {words['reason']}: {p.get('reason', '')}")
         if kind == kinds.AMENDED and p.get("changes"):
-            add(" " + ", ".join(f"{k}={v}" for k, v in dict(p["changes"]).items()))
+            add(" " + ", ".join(_change(k, v, lang) for k, v in dict(p["changes"]).items()))
     elif kind == kinds.OPENED:
         add(f"{p.get('level', '')}")
         if p.get("drill"):
