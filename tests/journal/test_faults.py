@@ -169,7 +169,8 @@ def test_two_processes_append_1000_events_to_one_chain(tmp_path: Path, actor: Ac
     assert seqs[0] | seqs[1] == set(range(2, 1002))
     switches = sum(1 for seq in range(2, 1001) if (seq in seqs[0]) != (seq + 1 in seqs[0]))
     print(f"two writers: the lock changed hands {switches} times")
-    assert switches >= 10, f"the writers hardly overlapped ({switches} switches)"
+    # a precondition, not the behaviour: the two writers must really have interleaved
+    assert switches >= 2, f"the writers did not overlap ({switches} switches)"
     with Journal.open(db) as journal:
         events = journal.events(shared)
         assert [e.seq for e in events] == list(range(1, 1002))
