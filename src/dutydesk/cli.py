@@ -20,6 +20,7 @@ COMMANDS: tuple[str, ...] = (
     "plans",
     "journal",
     "review",
+    "app",
     "export",
 )
 
@@ -44,9 +45,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     func = getattr(args, "func", None)
-    if func is None:
-        parser.print_help()
-        return 0
+    if func is None:  # no sub-command: the duty desk app
+        from dutydesk.commands import app
+
+        func = app.run
     try:
         return int(func(args) or 0)
     except KeyboardInterrupt:

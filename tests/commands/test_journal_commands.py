@@ -63,7 +63,7 @@ def test_log_refuses_bad_input_without_writing(capsys, db: Path) -> None:
         (["--done", "no-such-step"], "has no step 'no-such-step'"),
         (["--skip", "call-119"], "needs a reason"),
         (["--choose", "call-119", "1"], "is not a question"),
-        (["--done", "call-119", "--at", "23:99"], "is not a time of day"),
+        (["--done", "call-119", "--at", "23:99"], "no such time 23:99"),
         (["--done", "call-119", "--at", "2999-01-01T00:00:00Z"], "in the future"),
     ):
         code, _, err = run(capsys, db, "log", incident, *argv)

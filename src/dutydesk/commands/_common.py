@@ -26,7 +26,7 @@ def guarded(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Name
         from dutydesk.desk import DeskError
         from dutydesk.journal import JournalError, NotLogged
         from dutydesk.plans import PlanError
-        from dutydesk.whenparse import WhenError
+        from dutydesk.whenparse import TimeError
 
         try:
             return run(args)
@@ -34,7 +34,7 @@ def guarded(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Name
             return fail(f"NOT LOGGED: {exc.message}", exc.hint)
         except JournalError as exc:
             return fail(exc.message, exc.hint)
-        except (DeskError, WhenError) as exc:
+        except (DeskError, TimeError) as exc:
             return fail(str(exc))
         except PlanError as exc:
             return fail(f"the incident's plan snapshot cannot be read: {exc}")

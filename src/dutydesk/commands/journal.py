@@ -72,9 +72,9 @@ def run_open(args: argparse.Namespace) -> int:
     from dutydesk.plans import load_library
     from dutydesk.plans.validate import suggest
 
-    from dutydesk.whenparse import parse_when
+    from dutydesk.whenparse import parse_when_utc
 
-    when = parse_when(args.at) if args.at else None
+    when = parse_when_utc(args.at) if args.at else None
     library = load_library(user_dir=args.plans)
     if args.plan_id not in library.plans:
         return fail(f"no plan '{args.plan_id}'{suggest(args.plan_id, library.plans)}", "'dutydesk plans list' shows them all")
@@ -90,9 +90,9 @@ def run_open(args: argparse.Namespace) -> int:
 
 def run_log(args: argparse.Namespace) -> int:
     from dutydesk.desk import Desk
-    from dutydesk.whenparse import parse_when
+    from dutydesk.whenparse import parse_when_utc
 
-    when = parse_when(args.at) if args.at else None
+    when = parse_when_utc(args.at) if args.at else None
     with open_journal(args) as journal:
         desk = Desk(journal, journal.incident(args.incident), actor(args))
         if args.done:

@@ -1,0 +1,1 @@
+"""Widgets of the incident screen: checklist, timeline, prompt line, key bar."""
