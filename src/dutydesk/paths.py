@@ -16,6 +16,7 @@ APP_NAME = "dutydesk"
 ENV_DB = "DUTYDESK_DB"
 ENV_PLANS = "DUTYDESK_PLANS"
 ENV_CONFIG = "DUTYDESK_CONFIG"
+ENV_REPORTS = "DUTYDESK_REPORTS"
 
 
 def _env_path(name: str) -> Path | None:
@@ -52,3 +53,8 @@ def settings_file() -> Path:
 def database_path(override: Path | None = None) -> Path:
     """The incident journal (SQLite)."""
     return override or _env_path(ENV_DB) or user_data_path(APP_NAME, appauthor=False) / "journal.db"
+
+
+def reports_dir() -> Path:
+    """Where the app writes exported incident reports."""
+    return _env_path(ENV_REPORTS) or user_data_path(APP_NAME, appauthor=False) / "reports"

@@ -159,6 +159,7 @@ KEYS: dict[str, tuple[str, str, str, str]] = {
     "raise": ("升级", "Raise", "提高事件级别(III→II→I,需填写原因)", "Raise the level (III→II→I; asks why)"),
     "lower": ("降级", "Lower", "降低事件级别(I→II→III,需填写原因)", "Lower the level (I→II→III; asks why)"),
     "goto": ("跳转", "Go to", "按编号选中任意步骤", "Select any step by its number"),
+    "export": ("导出", "Export", "把事件报告写成文件(客户信息脱敏;JSON 存档不脱敏)", "Write the incident report to a file (customer data masked; the JSON archive is not)"),
     "retract": ("撤销", "Retract", "撤销记录中选中的一条(需填写原因,原记录保留)", "Retract the selected timeline entry (asks why; both stay in the record)"),
     "report": ("报告", "Report", "填写报告要素(地点、时间、原因…)", "Fill in the report fields (place, time, cause…)"),
     "close": ("结束", "Close", "结束事件(需填写处置结果)", "Close the incident (asks the outcome)"),

@@ -79,6 +79,7 @@ class IncidentScreen(Screen):
         Binding("plus", "level(1)", "Raise", id="raise", show=False, key_display="+"),
         Binding("minus", "level(-1)", "Lower", id="lower", show=False, key_display="-"),
         Binding("e", "close", "Close", id="close", show=False),
+        Binding("w", "export", "Export", id="export", show=False),
         Binding("tab", "switch_focus", "Switch", id="switch_focus", show=False),
         Binding("escape", "back", "Home", id="home"),
     ]
@@ -426,7 +427,7 @@ class IncidentScreen(Screen):
     # -- which keys apply where ---------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("back", "report", "switch_focus", "goto"):
+        if action in ("back", "report", "switch_focus", "goto", "export"):
             return True
         if not self.is_open:
             return False
@@ -641,6 +642,11 @@ class IncidentScreen(Screen):
             self.act("■", lambda _h: self.desk.close(outcome), timed=False)
 
         self._ask(tr("ask.close", self.lang), [Field("outcome", tr("ask.close", self.lang))], then, note=note)
+
+    def action_export(self) -> None:
+        from dutydesk.tui.export_action import ask_and_export
+
+        ask_and_export(self)
 
     def action_ack(self) -> None:
         if self.pending is not None:  # the operator gives up on the action that was not logged
