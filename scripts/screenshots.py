@@ -53,6 +53,39 @@ async def help_screen(pilot: Any, ids: dict[str, str]) -> None:
     await pilot.pause()
 
 
+async def replay(pilot: Any, ids: dict[str, str]) -> None:
+    """The quick robbery drill replayed, paused just after "the robber demands more cash"."""
+    from dutydesk.tui.screens.replay import open_replay
+
+    open_replay(pilot.app, ids["drill_old"], position=11)
+    await pilot.pause()
+    await pilot.pause()
+
+
+async def review(pilot: Any, ids: dict[str, str]) -> None:
+    from dutydesk.tui.screens.review import open_review
+
+    open_review(pilot.app, [ids["drill_old"]])
+    await pilot.pause()
+
+
+async def review_compare(pilot: Any, ids: dict[str, str]) -> None:
+    from dutydesk.tui.screens.review import open_review
+
+    open_review(pilot.app, [ids["drill_old"]], compare=True)
+    await pilot.pause()
+
+
+async def two_desks(pilot: Any, ids: dict[str, str]) -> None:
+    """The supervisor's desk while the on-call leader follows over SSH: his instruction, her handover offer."""
+    from dutydesk.tui.demo import add_second_desk
+
+    if "second_desk" not in ids:  # added once to the demo journal (these pictures come last)
+        add_second_desk(pilot.app.db, ids)
+        ids["second_desk"] = "added"
+    await incident(pilot, ids)
+
+
 SHOTS: list[tuple[str, str, tuple[int, int], Steps]] = [
     ("home-en", "en", (80, 24), home),
     ("home-zh", "zh", (80, 24), home),
@@ -63,6 +96,13 @@ SHOTS: list[tuple[str, str, tuple[int, int], Steps]] = [
     ("incident-wide-zh", "zh", (120, 40), incident),
     ("drill-en", "en", (80, 24), drill),
     ("help-en", "en", (80, 24), help_screen),
+    ("replay-en", "en", (80, 24), replay),
+    ("replay-wide-zh", "zh", (120, 40), replay),
+    ("review-en", "en", (80, 24), review),
+    ("review-drills-en", "en", (80, 24), review_compare),
+    ("review-drills-wide-zh", "zh", (120, 40), review_compare),
+    ("two-desks-en", "en", (80, 24), two_desks),
+    ("two-desks-wide-zh", "zh", (120, 40), two_desks),
 ]
 
 

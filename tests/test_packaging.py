@@ -21,4 +21,6 @@ def test_wheel_ships_every_bundled_plan(tmp_path: Path) -> None:
     shipped = {Path(n).name for n in names if n.startswith("dutydesk/data/plans/")}
     expected = {p.name for p in (ROOT / "data" / "plans").glob("*.yaml")}
     assert expected and expected == shipped
+    scenarios = {Path(n).name for n in names if n.startswith("dutydesk/data/scenarios/")}
+    assert scenarios and scenarios == {p.name for p in (ROOT / "data" / "scenarios").glob("*.yaml")}
     assert "dutydesk/cli.py" in names

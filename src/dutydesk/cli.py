@@ -20,6 +20,8 @@ COMMANDS: tuple[str, ...] = (
     "plans",
     "journal",
     "review",
+    "replay",
+    "scenarios",
     "app",
     "export",
 )

@@ -8,12 +8,13 @@ the state the screen shows. Nothing here imports Textual.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from dutydesk.incident import Folder, IncidentState, Record
+from dutydesk.incident.record import Who
 from dutydesk.journal import kinds
 from dutydesk.journal.times import format_utc, utcnow
 from dutydesk.plans import Contact, Library, Plan, Role
@@ -27,6 +28,28 @@ if TYPE_CHECKING:
 
 class DeskError(Exception):
     """An action the desk refuses before writing anything (unknown step, wrong answer number…)."""
+
+
+class AlreadySettled(DeskError):
+    """The step was already done, skipped or answered (by this desk or another): nothing written.
+
+    Carries what stands, so a screen can say it plainly: which event, by whom, when,
+    and for a question the answer given.
+    """
+
+    def __init__(self, step_id: str, status: str, seq: int, by: Who | None, at: datetime | None,
+                 choice: int | None = None):
+        self.step_id, self.status, self.seq, self.by, self.at, self.choice = step_id, status, seq, by, at, choice
+        who = by.name if by else "?"
+        super().__init__(f"step '{step_id}' is already {status} (#{seq} by {who})")
+
+
+class AlreadyAcknowledged(DeskError):
+    """Someone acknowledged that instruction or timer first: nothing written."""
+
+    def __init__(self, target: int, seq: int, by: Who):
+        self.target, self.seq, self.by = target, seq, by
+        super().__init__(f"#{target} was already acknowledged (#{seq} by {by.name})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,25 +150,47 @@ class Desk:
 
     def _settled(self, step_id: str) -> None:
         """Refuse to mark twice what another desk (or this one) already settled."""
-        self.refresh()
         state = self.state.steps[step_id]
         if state.status in ("done", "skipped"):
-            who = state.by.name if state.by else "?"
-            raise DeskError(f"step '{step_id}' is already {state.status} (#{state.seq} by {who})")
+            raise AlreadySettled(step_id, state.status, state.seq or 0, state.by, state.at, state.choice)
 
-    def _settle(self, kind: str, step_id: str, payload: dict[str, Any], happened_at: datetime | None) -> Logged:
-        """Mark a step once: checked against the newest state, written only if nobody
-        wrote in between (else look again: another desk may have settled it)."""
+    def _guarded(self, check: Callable[[], None], kind: str, *, step_id: str | None = None,
+                 payload: Mapping[str, Any] | None = None, happened_at: datetime | None = None) -> Logged:
+        """Write once, and only what is still true: ``check`` looks at the newest state
+        (raising ``DeskError`` to refuse), and the event is written only if nobody wrote
+        in between (checked under the write lock); if somebody did, look again."""
         from dutydesk.journal import StaleState
 
         for _attempt in range(5):
-            self._settled(step_id)
+            self.refresh()
+            check()
             try:
                 return self.log(kind, step_id=step_id, payload=payload, happened_at=happened_at,
                                 expect_last_seq=self.state.last_seq)
             except StaleState:
                 continue
         raise DeskError("the incident keeps changing under this desk; look at the timeline and try again")
+
+    def _settle(self, kind: str, step_id: str, payload: dict[str, Any], happened_at: datetime | None) -> Logged:
+        """Mark a step once: checked against the newest state, written only if nobody
+        wrote in between (else look again: another desk may have settled it)."""
+        return self._guarded(lambda: self._settled(step_id), kind, step_id=step_id, payload=payload,
+                             happened_at=happened_at)
+
+    # -- who is who -------------------------------------------------------------------------
+
+    def is_me(self, who: Who | None) -> bool:
+        """``who`` is this desk's operator: the same display name, whatever the OS account
+        or the desk (a branch may run both desks on one shared account)."""
+        return who is not None and who.name == self.actor.name
+
+    @property
+    def in_charge(self) -> bool:
+        return self.is_me(self.state.in_charge)
+
+    def can_accept_handover(self) -> bool:
+        offer = self.state.handover_offer
+        return offer is not None and not self.is_me(offer.who) and not self.in_charge
 
     def done(self, step_id: str, *, happened_at: datetime | None = None) -> Logged:
         step = self._step(step_id)
@@ -174,12 +219,28 @@ class Desk:
         return self.log(kinds.NOTE, step_id=step_id, payload={"text": text}, happened_at=happened_at)
 
     def instruct(self, text: str) -> Logged:
+        """An order for every desk: it stands out on each until someone else acknowledges it."""
         if not text.strip():
             raise DeskError("the instruction is empty")
         return self.log(kinds.INSTRUCTION, payload={"text": text})
 
     def acknowledge(self, seq: int) -> Logged:
-        return self.log(kinds.ACKNOWLEDGED, payload={"seq": seq})
+        """Acknowledge an instruction (not one's own) or a timer that rang: once, by one desk."""
+
+        def check() -> None:
+            target = next((r for r in self.state.records if r.seq == seq), None)
+            if target is None:
+                raise DeskError(f"no event #{seq} in this incident")
+            if self.state.is_void(seq):
+                raise DeskError(f"#{seq} was retracted")
+            if target.kind == kinds.INSTRUCTION and self.is_me(target.who):
+                raise DeskError(f"#{seq} is your own instruction: another desk acknowledges it")
+            ack = next((r for r in self.state.records if r.kind == kinds.ACKNOWLEDGED
+                        and r.payload.get("seq") == seq and not self.state.is_void(r.seq)), None)
+            if ack is not None:
+                raise AlreadyAcknowledged(seq, ack.seq, ack.who)
+
+        return self._guarded(check, kinds.ACKNOWLEDGED, payload={"seq": seq})
 
     def call(self, contact_id: str, outcome: str = "", *, number: str | None = None, step_id: str | None = None,
              happened_at: datetime | None = None) -> Logged:
@@ -215,10 +276,37 @@ class Desk:
         return self.log(kinds.AMENDED, payload={"seq": seq, "reason": reason, "changes": {"happened_at": format_utc(happened_at)}})
 
     def offer_handover(self, to_name: str, to_role: str) -> Logged:
-        return self.log(kinds.HANDOVER, payload={"to_name": to_name, "to_role": to_role, "phase": kinds.HANDOVER_OFFERED})
+        """The person in charge offers command to another (it passes when their desk accepts)."""
+        to_name, to_role = to_name.strip(), to_role.strip()
+        if not to_name or not to_role:
+            raise DeskError("a handover needs the name and the role of who takes over")
+
+        def check() -> None:
+            if not self.in_charge:
+                who = self.state.in_charge.name if self.state.in_charge else "?"
+                raise DeskError(f"only the person in charge ({who}) can hand over")
+            if to_name == self.actor.name:
+                raise DeskError("you are already in charge")
+
+        return self._guarded(check, kinds.HANDOVER,
+                             payload={"to_name": to_name, "to_role": to_role, "phase": kinds.HANDOVER_OFFERED})
 
     def accept_handover(self) -> Logged:
-        return self.log(kinds.HANDOVER, payload={"to_name": self.actor.name, "to_role": self.actor.role, "phase": kinds.HANDOVER_ACCEPTED})
+        """Take command as offered: once (a second desk accepting the same offer is told who did)."""
+
+        def check() -> None:
+            if self.state.handover_offer is None:
+                last = next((r for r in reversed(self.state.records) if r.kind == kinds.HANDOVER
+                             and r.payload.get("phase") == kinds.HANDOVER_ACCEPTED
+                             and not self.state.is_void(r.seq)), None)
+                if last is not None:
+                    raise DeskError(f"no handover is pending: {last.who.name} took over (#{last.seq})")
+                raise DeskError("no handover is pending")
+            if self.is_me(self.state.handover_offer.who) or self.in_charge:
+                raise DeskError("you are in charge: the other desk accepts the handover")
+
+        return self._guarded(check, kinds.HANDOVER, payload={
+            "to_name": self.actor.name, "to_role": self.actor.role, "phase": kinds.HANDOVER_ACCEPTED})
 
     def close(self, outcome: str) -> Logged:
         if not outcome.strip():
@@ -226,10 +314,22 @@ class Desk:
         return self.log(kinds.CLOSED, payload={"outcome": outcome.strip()})
 
     def fire_due_timers(self, now: datetime | None = None) -> list[Logged]:
-        """Log every timer that has come due and not yet rung (another desk may have)."""
+        """Log every timer that has come due and not yet rung: exactly once across desks
+        (each is written only if nobody wrote meanwhile; else the newest state is checked again)."""
+        from dutydesk.journal import StaleState
+
         now = now or utcnow()
-        self.refresh()
-        fired = []
-        for timer in self.state.due_timers(now):
-            fired.append(self.log(kinds.TIMER_FIRED, step_id=timer.step_id, payload={"due_at": format_utc(timer.due_at)}))
+        fired: list[Logged] = []
+        for _attempt in range(64):  # each turn writes one timer or learns what another desk wrote
+            self.refresh()
+            due = self.state.due_timers(now)
+            if not due:
+                return fired
+            timer = due[0]
+            try:
+                fired.append(self.log(kinds.TIMER_FIRED, step_id=timer.step_id,
+                                      payload={"due_at": format_utc(timer.due_at)},
+                                      expect_last_seq=self.state.last_seq))
+            except StaleState:
+                continue  # another desk wrote: maybe this very timer
         return fired

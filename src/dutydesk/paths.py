@@ -16,6 +16,7 @@ APP_NAME = "dutydesk"
 ENV_DB = "DUTYDESK_DB"
 ENV_PLANS = "DUTYDESK_PLANS"
 ENV_CONFIG = "DUTYDESK_CONFIG"
+ENV_SCENARIOS = "DUTYDESK_SCENARIOS"
 ENV_REPORTS = "DUTYDESK_REPORTS"
 
 
@@ -36,6 +37,14 @@ def bundled_plans_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "data" / "plans"
 
 
+def bundled_scenarios_dir() -> Path:
+    """The drill scenarios shipped with dutydesk (``data/scenarios``), found like the plans."""
+    packaged = Path(__file__).resolve().parent / "data" / "scenarios"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "data" / "scenarios"
+
+
 def config_dir(override: Path | None = None) -> Path:
     """The branch's configuration folder (settings, own plans, contact numbers)."""
     return override or _env_path(ENV_CONFIG) or user_config_path(APP_NAME, appauthor=False)
@@ -44,6 +53,11 @@ def config_dir(override: Path | None = None) -> Path:
 def user_plans_dir(override: Path | None = None) -> Path:
     """The branch's own plans; they add to or replace bundled plans by id."""
     return override or _env_path(ENV_PLANS) or config_dir() / "plans"
+
+
+def user_scenarios_dir(override: Path | None = None) -> Path:
+    """The trainers' own drill scenarios; they add to or replace bundled ones by id."""
+    return override or _env_path(ENV_SCENARIOS) or config_dir() / "scenarios"
 
 
 def settings_file() -> Path:

@@ -45,6 +45,8 @@ async def test_frequent_plan_in_one_key_and_drills_apart(tmp_path: Path) -> None
         assert "DRILL" in screen_text(app)
         app.focused.insert_text_at_cursor("fire-premises")
         await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("enter")  # the scenario dialog (issue 6): take the scenario it offers
         screen = await incident_screen(pilot)
         assert screen.desk.state.drill and "not a real incident" in screen_text(app)
         await pilot.press("escape")

@@ -1,4 +1,4 @@
-"""Pictures of the home, picker, incident and help screens at 80x24 and 120x40, in zh and en.
+"""Pictures of the home, picker, incident, help, replay and review screens at 80x24 and 120x40, in zh and en.
 
 The app runs on the demo journal (fixed times, names and ids) with its clock
 frozen at DEMO_NOW and the cursor blink off, so each picture is the same on
@@ -54,6 +54,18 @@ def steps(screen: str, ids: dict[str, str]):  # noqa: ANN201
             if screen == "help":
                 await pilot.pause()
                 await pilot.press("question_mark")
+        elif screen == "replay":  # the quick robbery drill, just after "the robber demands more cash"
+            from dutydesk.tui.screens.replay import open_replay
+
+            open_replay(app, ids["drill_old"], position=11)
+            while type(app.screen).__name__ != "ReplayScreen" or not app.screen.query("Checklist"):
+                await pilot.pause(0.02)
+        elif screen == "review":
+            from dutydesk.tui.screens.review import open_review
+
+            open_review(app, [ids["drill_old"]])
+            while type(app.screen).__name__ != "ReviewScreen":
+                await pilot.pause(0.02)
         await pilot.pause()
 
     return run_before
@@ -61,7 +73,7 @@ def steps(screen: str, ids: dict[str, str]):  # noqa: ANN201
 
 @pytest.mark.parametrize("size", list(SIZES))
 @pytest.mark.parametrize("lang", ["en", "zh"])
-@pytest.mark.parametrize("screen", ["home", "picker", "incident", "help"])
+@pytest.mark.parametrize("screen", ["home", "picker", "incident", "help", "replay", "review"])
 def test_screen(snap_compare: Any, demo: tuple[Path, dict[str, str]], screen: str, lang: str, size: str) -> None:
     db, ids = demo
     assert snap_compare(demo_app(db, lang), terminal_size=SIZES[size], run_before=steps(screen, ids))
@@ -79,3 +91,21 @@ def test_drill_banner(snap_compare: Any, demo: tuple[Path, dict[str, str]]) -> N
         await pilot.pause()
 
     assert snap_compare(demo_app(db, "zh"), terminal_size=(80, 24), run_before=run_before)
+
+
+@pytest.mark.parametrize(("lang", "size"), [("en", "80x24"), ("zh", "120x40")])
+def test_review_drills_side_by_side(snap_compare: Any, demo: tuple[Path, dict[str, str]], lang: str,
+                                    size: str) -> None:
+    """The after-action review of the robbery drills of one plan, side by side, with the chart."""
+    db, ids = demo
+
+    async def run_before(pilot: Any) -> None:
+        await loaded(pilot)
+        from dutydesk.tui.screens.review import open_review
+
+        open_review(pilot.app, [ids["drill_old"]], compare=True)
+        while type(pilot.app.screen).__name__ != "ReviewScreen":
+            await pilot.pause(0.02)
+        await pilot.pause()
+
+    assert snap_compare(demo_app(db, lang), terminal_size=SIZES[size], run_before=run_before)

@@ -26,3 +26,15 @@ def run(args: argparse.Namespace) -> int:
     app = DutyDeskApp(db=args.db, plans_dir=args.plans, lang=args.lang, resume=getattr(args, "incident", None))
     app.run()
     return 0
+
+
+def run_replay(args: argparse.Namespace) -> int:
+    """``dutydesk replay INCIDENT`` in a terminal: the app straight on its replay, the journal read-only."""
+    from dutydesk.journal.api import Journal
+    from dutydesk.tui.app import DutyDeskApp
+
+    Journal.open(args.db, readonly=True).close()  # a missing or unreadable journal is said plainly, before the app
+    app = DutyDeskApp(db=args.db, plans_dir=args.plans, lang=args.lang, replay=args.incident,
+                      journal_factory=lambda: Journal.open(args.db, readonly=True))
+    app.run()
+    return 0

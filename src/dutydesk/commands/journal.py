@@ -21,6 +21,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p_open.add_argument("--level", choices=["I", "II", "III"], help="severity (default: the plan's)")
     p_open.add_argument("--branch", default=None, help="branch name (default: from settings)")
     p_open.add_argument("--at", metavar="TIME", help="when it really began: 10:02, 2026-11-23 10:02 or ISO")
+    p_open.add_argument("--scenario", metavar="FILE|ID",
+                        help="with --drill: timed injects from a scenario file (or the id of a bundled one); "
+                             "logged with the drill, each inject logged when it comes due on a desk")
     p_open.add_argument("--json", action="store_true", help="print the incident as JSON")
     add_actor_args(p_open)
     p_open.set_defaults(func=guarded(run_open))
@@ -78,11 +81,30 @@ def run_open(args: argparse.Namespace) -> int:
     library = load_library(user_dir=args.plans)
     if args.plan_id not in library.plans:
         return fail(f"no plan '{args.plan_id}'{suggest(args.plan_id, library.plans)}", "'dutydesk plans list' shows them all")
+    scenario = None
+    if args.scenario:  # checked before anything is opened
+        from dutydesk.scenario import ScenarioError, find_scenario
+
+        if not args.drill:
+            return fail("--scenario is for drills: add --drill", "a real incident has no injects")
+        try:
+            scenario = find_scenario(args.scenario, plans=library.plans)
+        except ScenarioError as exc:
+            for problem in exc.problems[:-1]:
+                print(f"dutydesk: {clean(str(problem))}", file=sys.stderr)
+            return fail(str(exc.problems[-1]), "'dutydesk scenarios validate' checks scenario files")
+        if not scenario.fits(args.plan_id):
+            return fail(f"scenario '{scenario.id}' is written for {', '.join(scenario.plans)}, not '{args.plan_id}'")
     with open_journal(args) as journal:
         desk = Desk.open_new(journal, library, args.plan_id, actor=actor(args), branch=_branch(args),
                              place=args.place, level=args.level, drill=args.drill, happened_at=when)
+        if scenario is not None:
+            from dutydesk.scenario import attach
+
+            attach(desk, scenario)
         if args.json:
-            print(json.dumps(_incident_dict(desk.incident), ensure_ascii=False))
+            print(json.dumps({**_incident_dict(desk.incident), **({"scenario": scenario.id} if scenario else {})},
+                             ensure_ascii=False))
         else:
             print(desk.id)
     return 0

@@ -623,6 +623,38 @@ class Journal:
             value = conn.exec_driver_sql("SELECT max(seq) FROM events WHERE incident_id = ?", (incident_id,)).scalar()
             return int(value or 0)
 
+    # -- following every incident (issue 7) ------------------------------------------------
+
+    def last_event_id(self) -> int:
+        """The row id of the newest event in the whole journal (0 if none): a cursor for :meth:`changes`."""
+        with self._raw() as conn:
+            return int(conn.exec_driver_sql("SELECT max(id) FROM events").scalar() or 0)
+
+    def changes(self, after_id: int = 0, *, limit: int = 10_000) -> list[tuple[int, str, int, str]]:
+        """(row id, incident id, seq, kind) of the events written after row ``after_id``, in
+        commit order, whatever their incident: how a desk follows every other desk (new
+        and closed incidents) without reloading anything. Row ids only grow: events are
+        appended one write transaction at a time and never deleted."""
+        with self._raw() as conn:
+            rows = conn.exec_driver_sql(
+                "SELECT id, incident_id, seq, kind FROM events WHERE id > ? ORDER BY id LIMIT ?",
+                (int(after_id), max(1, int(limit))),
+            ).fetchall()
+            return [tuple(row) for row in rows]  # type: ignore[misc]
+
+    def incidents_by_id(self, ids: list[str] | tuple[str, ...] | set[str]) -> list[Incident]:
+        """The incidents with these ids (those that exist), newest opened first."""
+        wanted = sorted({i for i in ids if isinstance(i, str)})
+        if not wanted:
+            return []
+        query = (
+            select(Incident)
+            .where(col(Incident.id).in_(wanted))
+            .order_by(col(Incident.opened_at).desc(), literal_column("incidents.rowid").desc())
+        )
+        with self._session() as session:
+            return list(session.exec(query).all())
+
     @staticmethod
     def _require(conn: Connection, incident_id: str) -> None:
         if conn.exec_driver_sql("SELECT 1 FROM incidents WHERE id = ?", (incident_id,)).fetchone() is None:

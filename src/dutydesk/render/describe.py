@@ -105,7 +105,13 @@ def describe(record: Record, plan: Plan, contacts: Mapping[str, Contact], lang: 
         label = p.get("label")
         label_text = label.get(lang, "") if isinstance(label, Mapping) else (label or "")
         add(f" → {p.get('choice')}) {label_text}")
-    elif kind in (kinds.NOTE, kinds.INSTRUCTION, kinds.INJECT):
+    elif kind == kinds.INJECT:
+        from dutydesk.scenario import inject_text, offset_text
+
+        if isinstance(p.get("at"), int | float):
+            add(f"{offset_text(p['at'])} ")
+        add(inject_text(p, lang))
+    elif kind in (kinds.NOTE, kinds.INSTRUCTION):
         add(p.get("text", ""))
     elif kind == kinds.ACKNOWLEDGED:
         add(f"#{p.get('seq')}")

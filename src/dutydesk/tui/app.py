@@ -45,12 +45,14 @@ def binding_ids() -> set[str]:
     from dutydesk.tui.screens.home import HomeList
     from dutydesk.tui.screens.incident import IncidentScreen
     from dutydesk.tui.screens.picker import PickerScreen, SearchInput
+    from dutydesk.tui.screens.replay import ReplayScreen
     from dutydesk.tui.screens.report import ReportList, ReportScreen
+    from dutydesk.tui.screens.review import ReviewScreen
     from dutydesk.tui.widgets.prompt import PromptBar
 
     ids: set[str] = set()
     for cls in (DutyDeskApp, HomeScreen, HomeList, PickerScreen, SearchInput, IncidentScreen, ReportList,
-                ReportScreen, FormScreen, HelpScreen, PromptBar):
+                ReportScreen, FormScreen, HelpScreen, PromptBar, ReplayScreen, ReviewScreen):
         for binding in cls.BINDINGS:
             if isinstance(binding, Binding) and binding.id:
                 ids.add(binding.id)
@@ -74,6 +76,7 @@ class DutyDeskApp(App[None]):
         plans_dir: Path | None = None,
         lang: Lang | None = None,
         resume: str | None = None,
+        replay: str | None = None,
         settings: Settings | None = None,
         settings_problems: Iterable[SettingsProblem | str] = (),
         clock: Clock | None = None,
@@ -94,6 +97,7 @@ class DutyDeskApp(App[None]):
         self.db = db
         self.plans_dir = plans_dir
         self.resume = resume
+        self.replay = replay  # ``dutydesk replay INCIDENT``: straight to its replay, no operator needed
         self.operator = operator or settings_mod.remembered_operator(self.clock.now())
         self.journal_factory = journal_factory
         self.library: Library | None = library
@@ -104,6 +108,7 @@ class DutyDeskApp(App[None]):
         self.blink = blink
         self.poll_interval = poll_interval
         self._watched: dict[str, Any] = {}  # open incidents not on screen: id -> Desk
+        self.feed: Any = None  # tui.follow.IncidentFeed: the home list, followed from the journal
         if settings.keys:
             self.set_keymap(dict(settings.keys))
 
@@ -118,6 +123,7 @@ class DutyDeskApp(App[None]):
         relabel(self, self.lang)
         self.run_worker(self._load, thread=True, exclusive=True, group="load")
         self.set_interval(2.0, self._watch_timers)
+        self.set_interval(self.poll_interval, self._follow)  # other desks' new and closed incidents
 
     def _load(self) -> None:
         """In a thread: the plans (then the home screen can list them), then the journal."""
@@ -173,6 +179,12 @@ class DutyDeskApp(App[None]):
     def _journal_ready(self, journal: Journal) -> None:
         self.journal = journal
         self._redraw_screens()
+        if self.replay:
+            from dutydesk.tui.screens.replay import open_replay
+
+            ref, self.replay = self.replay, None
+            open_replay(self, ref)
+            return
         self.ensure_operator(then=self._after_operator)
 
     def _after_operator(self) -> None:
@@ -242,12 +254,31 @@ class DutyDeskApp(App[None]):
         if self.journal is None:
             return [], []
         try:
-            open_ = self.journal.incidents(open_only=True, limit=50)
-            recent = [i for i in self.journal.incidents(limit=80) if i.closed_at is not None]
+            return self._feed().lists()  # loaded once, then followed (``_follow``)
         except JournalError as exc:
             self.home_alert = Text("⚠ ", style="bold") + safe(exc.message)
             return [], []
-        return open_, recent[:40]
+
+    def _feed(self) -> Any:
+        from dutydesk.tui.follow import IncidentFeed
+
+        if self.feed is None or self.feed.journal is not self.journal:
+            self.feed = IncidentFeed(self.journal)
+        return self.feed
+
+    def _follow(self) -> None:
+        """Read what any desk wrote since the last look; incidents opened or closed reach the home list."""
+        from dutydesk.journal.errors import JournalError
+
+        if self.journal is None:
+            return
+        try:
+            changed = self._feed().poll()
+        except JournalError:
+            return  # the home list says so when it next reads
+        home = self.screen_stack[0] if self.screen_stack else None
+        if changed and isinstance(home, HomeScreen) and self.screen is home and home.is_mounted:
+            home.show()
 
     def _watch_timers(self) -> None:
         """Timers of open incidents ring even when no incident screen is showing them."""
@@ -260,10 +291,15 @@ class DutyDeskApp(App[None]):
 
         shown = {s.desk.id for s in self.screen_stack if isinstance(s, IncidentScreen)}
         try:
-            open_ = [i for i in self.journal.incidents(open_only=True, limit=20) if i.id not in shown]
+            open_ = [i for i in self._feed().lists()[0][:20] if i.id not in shown]
             self._watched = {i.id: self._watched.get(i.id) or Desk(self.journal, i, self.actor) for i in open_}
             for desk in self._watched.values():
                 desk.refresh()
+                if desk.state.drill:  # a drill's injects come at their time, shown or not
+                    from dutydesk.tui.drill import fire_unseen
+
+                    if fire_unseen(self, desk):
+                        self._redraw_screens()
                 if not desk.state.due_timers(self.clock.now()):
                     continue
                 for logged in desk.fire_due_timers(self.clock.now()):
@@ -305,6 +341,13 @@ class DutyDeskApp(App[None]):
         if self._not_ready():
             return
         assert self.journal is not None and self.library is not None and self.actor is not None
+        scenario = None
+        if message.drill and message.scenario:  # checked before anything is opened
+            from dutydesk.tui.drill import load_for_drill
+
+            scenario = load_for_drill(self, message.scenario, message.plan_id)
+            if scenario is None:
+                return
         try:
             desk = Desk.open_new(self.journal, self.library, message.plan_id, actor=self.actor,
                                  branch=self.settings.branch, drill=message.drill, happened_at=self.clock.stamp())
@@ -319,6 +362,10 @@ class DutyDeskApp(App[None]):
         except JournalError as exc:
             self.notify(clean(exc.message), severity="error", markup=False)
             return
+        if scenario is not None:
+            from dutydesk.tui.drill import attach_to
+
+            attach_to(self, desk, scenario)
         self.home_alert = None
         self._show_desk(desk)
 

@@ -55,7 +55,8 @@ def effective_time(record: Record, state: IncidentState) -> tuple[datetime, bool
 
 
 def describe(record: Record, state: IncidentState, contacts: Mapping[str, Contact], lang: Lang,
-             *, local: Callable[[datetime], datetime] | None = None) -> Text:
+             *, local: Callable[[datetime], datetime] | None = None,
+             role_name: Callable[[str], str] | None = None) -> Text:
     """What ``record`` says, for the timeline's last column."""
     plan = state.plan
     p = record.payload
@@ -84,7 +85,12 @@ def describe(record: Record, state: IncidentState, contacts: Mapping[str, Contac
         out.append(f"{verb} ")
         out.append_text(step_title(plan, record.step_id, lang))
         out.append(f" → {p.get('choice')} ").append_text(_label(p.get("label", ""), lang))
-    elif kind in (kinds.NOTE, kinds.INSTRUCTION, kinds.INJECT):
+    elif kind == kinds.INJECT:
+        from dutydesk.scenario import inject_text, offset_text
+
+        out.append(f"{verb} " + (f"{offset_text(p['at'])}: " if isinstance(p.get("at"), int | float) else ": "))
+        out.append_text(safe(inject_text(p, lang)))
+    elif kind in (kinds.NOTE, kinds.INSTRUCTION):
         if kind != kinds.NOTE:
             out.append(f"{verb}: ")
         out.append_text(safe(p.get("text", "")))
@@ -100,8 +106,13 @@ def describe(record: Record, state: IncidentState, contacts: Mapping[str, Contac
     elif kind == kinds.LEVEL_CHANGED:
         out.append(f"{verb} → {p.get('level')}: ").append_text(safe(p.get("reason", "")))
     elif kind == kinds.HANDOVER:
-        out.append(f"{verb} {p.get('phase', '')} ").append_text(safe(p.get("to_name", "")))
-        out.append(" (").append_text(safe(p.get("to_role", ""))).append(")")
+        role = str(p.get("to_role", ""))
+        if p.get("phase") == kinds.HANDOVER_ACCEPTED:
+            out.append(pick(("接手指挥", "took over command"), lang))
+        else:
+            out.append(pick(("提出移交指挥权给 ", "offered command to "), lang)).append_text(safe(p.get("to_name", "")))
+            left, right = ("(", ")") if lang == "zh" else (" (", ")")
+            out.append(left).append_text(safe(role_name(role) if role_name else role)).append(right)
     elif kind in (kinds.RETRACTED, kinds.ACKNOWLEDGED):
         out.append(f"{verb} #{p.get('seq')}")
         if p.get("reason"):

@@ -13,6 +13,7 @@ class StartIncident(Message):
 
     plan_id: str
     drill: bool = False
+    scenario: str | None = None  # a drill's scenario file (path), logged with it
 
 
 @dataclass

@@ -6,7 +6,7 @@ literal ``Text``: the screen puts them into ``Static`` widgets.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -32,7 +32,7 @@ class Alert:
 
 
 def header(state: IncidentState, lang: Lang, clock: Clock, operator: str, next_at: datetime | None,
-           width: int) -> RenderableType:
+           width: int, *, role_name: Callable[[str], str] | None = None) -> RenderableType:
     plan = state.plan
     now = clock.now()
     grid = Table.grid(expand=True)
@@ -48,9 +48,19 @@ def header(state: IncidentState, lang: Lang, clock: Clock, operator: str, next_a
     end = state.closed_at or now
     clock_text = Text(f"  ⏱ {elapsed(end - opened)}", style="bold")
     grid.add_row(title, level + clock_text)
-    parts = [Text(tr("inc.operator", lang, name="")) + safe(operator)]
-    if state.in_charge is not None:
-        parts.append(Text(tr("inc.in_charge", lang, name="")) + safe(state.in_charge.name))
+    parts = []
+    if state.in_charge is not None:  # first: who is in charge is never cut off (issue 7)
+        charge = Text(tr("inc.in_charge", lang, name=""), style="bold") + safe(state.in_charge.name, "bold")
+        if role_name is not None:
+            left, right = ("(", ")") if lang == "zh" else (" (", ")")
+            charge.append(left).append_text(safe(role_name(state.in_charge.role))).append(right)
+        if state.in_charge.origin.startswith("ssh:"):
+            charge.append(" ↗", style="bold")
+        if state.handover_offer is not None:
+            charge.append(" ⇄ ", style="bold").append_text(safe(state.handover_offer.payload.get("to_name", ""), "bold"))
+            charge.append("?", style="bold")
+        parts.append(charge)
+    parts.append(Text(tr("inc.operator", lang, name="")) + safe(operator))
     parts.append(Text(tr("inc.opened", lang, time=hms(clock.local(opened)))))
     second = Text(" · ", style="dim").join(parts)
     right = Text()
@@ -225,4 +235,24 @@ def alerts_text(alerts: Sequence[Alert], lang: Lang, limit: int = 3) -> Text:
         out.append_text(alert.text)
     if len(alerts) > limit:
         out.append("\n" + tr("alert.more", lang, n=len(alerts) - limit))
+    return out
+
+
+def timer_alerts(state: IncidentState, lang: Lang, local: Callable[[datetime], datetime]) -> list[Alert]:
+    """One alert per timer that rang and is not yet acknowledged (the live desk and the replay)."""
+    acked = {
+        r.payload.get("seq") for r in state.records
+        if r.kind == kinds.ACKNOWLEDGED and not state.is_void(r.seq)
+    }
+    out: list[Alert] = []
+    for timer in sorted(state.timers.values(), key=lambda t: t.due_at):
+        if timer.fired_seq is not None and timer.fired_seq not in acked:
+            n = state.plan.position(timer.step_id) + 1
+            step = state.plan.step(timer.step_id)
+            text = Text("⏰ " + tr("timer.due", lang) + " ", style="bold reverse")
+            text.append_text(safe(step.prompt.get(lang), "bold reverse", limit=60))
+            due = hms(local(timer.due_at))
+            text.append(" " + tr("timer.where", lang, n=n, due=due), style="bold reverse")
+            text.append(tr("timer.keys", lang), style="bold")
+            out.append(Alert("timer", text, seq=timer.fired_seq))
     return out

@@ -47,6 +47,8 @@ class HomeScreen(Screen):
           for i in range(1, len(CATEGORY_ORDER) + 1)],
         Binding("o", "operator", "Operator", id="operator", show=False),
         Binding("q", "app.quit", "Quit", id="quit"),
+        Binding("p", "replay", "Replay", id="replay"),
+        Binding("v", "review", "Review", id="review"),
     ]
 
     app: DutyDeskApp
@@ -56,6 +58,7 @@ class HomeScreen(Screen):
         self._incidents: tuple[list[Any], list[Any]] = ([], [])
         self._signature: object = None
         self._had_journal = False
+        self._title_shown = ""
 
     def compose(self) -> ComposeResult:
         yield Static(id="home-title", markup=False)
@@ -84,7 +87,15 @@ class HomeScreen(Screen):
             self.show()
 
     def tick(self) -> None:
-        self.query_one("#home-title", Static).update(self._title())
+        # Only when seen, and only when the minute changed: a screen under the incident
+        # screen that redraws still costs a repaint of the screen on top (~5 KB a second
+        # to an SSH terminal, issue 7).
+        if self.app.screen is not self:
+            return
+        title = self._title()
+        if title.plain != self._title_shown:
+            self._title_shown = title.plain
+            self.query_one("#home-title", Static).update(title)
 
     def _title(self) -> Text:
         app, lang = self.app, self.app.lang
@@ -121,7 +132,9 @@ class HomeScreen(Screen):
     def show(self, *, top: bool = False) -> None:
         """(Re)draw the list from the journal and the plans; keep the highlighted row unless ``top``."""
         app, lang = self.app, self.app.lang
-        self.query_one("#home-title", Static).update(self._title())
+        title = self._title()
+        self._title_shown = title.plain
+        self.query_one("#home-title", Static).update(title)
         alerts = self._alerts()
         box = self.query_one("#home-alerts", Static)
         box.update(alerts)
@@ -232,6 +245,37 @@ class HomeScreen(Screen):
 
     def action_drill(self) -> None:
         self.app.open_picker(drill=True)
+
+    # -- replay and review of the highlighted incident (issue 6) -----------------------
+
+    def _highlighted_incident(self) -> str | None:
+        listing = self.query_one(HomeList)
+        if listing.highlighted is None or not listing.option_count:
+            return None
+        kind, _, value = (listing.get_option_at_index(listing.highlighted).id or "").partition(":")
+        return value if kind == "inc" else None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("replay", "review"):
+            return self._highlighted_incident() is not None
+        return True
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self.refresh_bindings()
+
+    def action_replay(self) -> None:
+        from dutydesk.tui.screens.replay import open_replay
+
+        incident_id = self._highlighted_incident()
+        if incident_id is not None:
+            open_replay(self.app, incident_id)
+
+    def action_review(self) -> None:
+        from dutydesk.tui.screens.review import open_review
+
+        incident_id = self._highlighted_incident()
+        if incident_id is not None:
+            open_review(self.app, [incident_id])
 
     def action_category(self, number: int) -> None:
         if 1 <= number <= len(CATEGORY_ORDER):

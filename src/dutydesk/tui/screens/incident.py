@@ -36,8 +36,11 @@ from dutydesk.tui import panels
 from dutydesk.tui.describe import describe, effective_time, step_title
 from dutydesk.tui.i18n import REPORT_LABELS, key_label, pick, relabel, tr
 from dutydesk.tui.panels import Alert
+from dutydesk.tui.drill import inject_alerts
+from dutydesk.scenario import due_injects, fire_due_injects
 from dutydesk.tui.screens.form import Field, FormScreen
 from dutydesk.tui.screens.report import ReportScreen
+from dutydesk.tui.twodesks import ACKABLE, TwoDesks, actor_cell
 from dutydesk.tui.text import elapsed, hms, safe
 from dutydesk.whenparse import TimeError, parse_when
 from dutydesk.tui.widgets.checklist import Checklist
@@ -63,7 +66,7 @@ class Pending:
     error: JournalError
 
 
-class IncidentScreen(Screen):
+class IncidentScreen(TwoDesks, Screen):
     BINDINGS = [
         Binding("a", "ack", "Ack", id="ack"),
         Binding("r", "retry", "Retry", id="retry"),
@@ -74,6 +77,9 @@ class IncidentScreen(Screen):
         Binding("c", "call", "Call", id="call"),
         Binding("t", "time", "Time", id="time"),
         Binding("f", "report", "Report", id="report"),
+        Binding("i", "instruct", "Instruct", id="instruct"),
+        Binding("h", "accept_handover", "Accept", id="accept_handover"),  # only while offered to this desk,
+        Binding("h", "handover", "Hand over", id="handover"),             # else: offer (when in charge)
         Binding("x", "retract", "Retract", id="retract"),
         Binding("g", "goto", "Go to", id="goto", show=False),
         Binding("plus", "level(1)", "Raise", id="raise", show=False, key_display="+"),
@@ -92,6 +98,8 @@ class IncidentScreen(Screen):
         self.next_at: datetime | None = None
         self.pending: Pending | None = None
         self.read_error: JournalError | None = None
+        self.refusal: Alert | None = None  # what another desk did first (twodesks)
+        self.attempted: int | None = None  # the answer being logged, for a refusal's message
         self.bells = 0
         self._shown_seq = 0
         self._last_current: str | None = None
@@ -180,8 +188,8 @@ class IncidentScreen(Screen):
         moment, amended = effective_time(record, state)
         opened = state.opened_at or record.happened_at
         time_text = Text(hms(self._local(moment)) + ("*" if amended else ""))
-        who = safe(record.who.name)
-        what = describe(record, state, self.contacts(), self.lang, local=self._local)
+        who = actor_cell(record.who, self.role_name, self.lang, wide=self.has_class("-wide"))
+        what = describe(record, state, self.contacts(), self.lang, local=self._local, role_name=self.role_name)
         style = "strike dim" if state.is_void(record.seq) else ""
         return (Text(f"#{record.seq}", style="dim"), Text(time_text.plain, style=style),
                 Text(elapsed(moment - opened), style="dim"), who, what)
@@ -204,8 +212,10 @@ class IncidentScreen(Screen):
             touched = [int(r.payload.get("seq", 0)) for r in new if r.kind in (kinds.RETRACTED, kinds.AMENDED)]
             if touched:
                 timeline.invalidate(touched)
-            if not initial and any(r.kind == kinds.TIMER_FIRED for r in new):
+            if not initial and any(r.kind in (kinds.TIMER_FIRED, kinds.INJECT) for r in new):
                 self.ring()
+            if not initial:
+                self.announce(new)  # another desk's instruction, handover, acknowledgement
         checklist = self.query_one(Checklist)
         selected = checklist.selected_step
         following = selected is None or selected == self._last_current
@@ -236,7 +246,8 @@ class IncidentScreen(Screen):
         key = (
             self.lang, self.is_open, target is not None and self.state.plan.step(target).is_decision,
             target is not None and len(self.state.plan.step(target).choices),
-            st.status if st else None, bool(self._alerts), self.pending is not None,
+            st.status if st else None, tuple(a.kind for a in self._alerts), self.pending is not None,
+            self.desk.in_charge, self.desk.can_accept_handover(),
             any(t.has_focus for t in self.query(Timeline)),
         )
         if key != self._bindings_key:
@@ -256,8 +267,10 @@ class IncidentScreen(Screen):
         width = self.size.width or self.app.size.width
         now = int(clock.now().timestamp())
         operator = self.desk.actor.name
-        self._update("inc-header", (lang, width, state.level, state.in_charge, state.closed_at, self.next_at, now),
-                     lambda: panels.header(state, lang, clock, operator, self.next_at, width))
+        offer = state.handover_offer.seq if state.handover_offer else None
+        self._update("inc-header", (lang, width, state.level, state.in_charge, offer, state.closed_at, self.next_at,
+                                    now),
+                     lambda: panels.header(state, lang, clock, operator, self.next_at, width, role_name=self.role_name))
         if state.drill:
             self._update("drill-banner", (lang, width), lambda: panels.drill_banner(lang, width))
         closed = self.query_one("#inc-closed", Static)
@@ -311,20 +324,9 @@ class IncidentScreen(Screen):
             text = Text("⚠ " + tr("journal.unreadable", lang) + ": ", style="bold reverse")
             text.append_text(safe(self.read_error.message))
             out.append(Alert("read", text))
-        acked = {
-            r.payload.get("seq") for r in self.state.records
-            if r.kind == kinds.ACKNOWLEDGED and not self.state.is_void(r.seq)
-        }
-        for timer in sorted(self.state.timers.values(), key=lambda t: t.due_at):
-            if timer.fired_seq is not None and timer.fired_seq not in acked:
-                n = self.state.plan.position(timer.step_id) + 1
-                step = self.state.plan.step(timer.step_id)
-                text = Text("⏰ " + tr("timer.due", lang) + " ", style="bold reverse")
-                text.append_text(safe(step.prompt.get(lang), "bold reverse", limit=60))
-                due = hms(self._local(timer.due_at))
-                text.append(" " + tr("timer.where", lang, n=n, due=due), style="bold reverse")
-                text.append(tr("timer.keys", lang), style="bold")
-                out.append(Alert("timer", text, seq=timer.fired_seq))
+        out.extend(self.two_desk_alerts())  # refusals, conflicts, instructions, handover
+        out.extend(panels.timer_alerts(self.state, lang, self._local))
+        out.extend(inject_alerts(self.state, lang, self._local))
         return out
 
     def ring(self) -> None:
@@ -349,6 +351,11 @@ class IncidentScreen(Screen):
             now = self.app.clock.now()
             self.act(tr("inc.timers", self.lang), lambda _h: self.desk.fire_due_timers(now), timed=False)
             return
+        if self.is_open and self.pending is None and due_injects(self.state, self.app.clock.now()):
+            now, stamp = self.app.clock.now(), self.app.clock.stamp()  # a drill's injects: each logged once
+            self.act(tr("inject.label", self.lang), lambda _h: fire_due_injects(self.desk, now, happened_at=stamp),
+                     timed=False)
+            return
         if new:
             self.sync()
 
@@ -372,6 +379,7 @@ class IncidentScreen(Screen):
             return False
         except DeskError as exc:
             self.notify(tr("refused", self.lang, message=clean_text(str(exc))), severity="warning", markup=False)
+            self.refused(exc, self.attempted)  # another desk did it first: an alert that stays
             self.poll()  # show what another desk did meanwhile
             self.sync()
             return False
@@ -381,6 +389,7 @@ class IncidentScreen(Screen):
             self.sync()
             return False
         self.pending = None
+        self.refusal = None
         if timed and self.next_at is not None:
             self.next_at = None
         self.sync()
@@ -431,6 +440,8 @@ class IncidentScreen(Screen):
             return True
         if not self.is_open:
             return False
+        if action in ("instruct", "handover", "accept_handover"):
+            return self.check_two_desks(action)
         target = self.target
         step = self.state.plan.step(target) if target else None
         settled = target is not None and self.state.steps[target].status in ("done", "skipped")
@@ -442,7 +453,7 @@ class IncidentScreen(Screen):
         if action == "skip":
             return step is not None and not settled
         if action == "ack":
-            return any(a.kind in ("not_logged", "timer") for a in self._alerts)
+            return any(a.kind in ("inject", *ACKABLE) for a in self._alerts)
         if action == "retry":
             return self.pending is not None
         return True
@@ -462,7 +473,12 @@ class IncidentScreen(Screen):
         if step_id is None:
             return
         label = f"{key_label('answer', self.lang)}: {self._step_label(step_id)} → {number}"
-        if self.act(label, lambda h: self.desk.choose(step_id, number, happened_at=h)):
+        self.attempted = number
+        try:
+            logged = self.act(label, lambda h: self.desk.choose(step_id, number, happened_at=h))
+        finally:
+            self.attempted = None
+        if logged:
             self._follow_current()
 
     def action_skip(self) -> None:
@@ -649,15 +665,19 @@ class IncidentScreen(Screen):
         ask_and_export(self)
 
     def action_ack(self) -> None:
-        if self.pending is not None:  # the operator gives up on the action that was not logged
-            self.pending = None
-            self.redraw_panels()
-            self.update_bindings()
-            return
-        timers = [a for a in self._alerts if a.kind == "timer" and a.seq is not None]
-        if timers:
-            seq = timers[0].seq
-            self.act(f"✓ #{seq}", lambda _h: self.desk.acknowledge(seq), timed=False)
+        for alert in self._alerts:  # the top one that `a` acts on
+            if alert.kind in ("not_logged", "refused"):  # dismissed: nothing was logged
+                if alert.kind == "not_logged":
+                    self.pending = None  # the operator gives up on the action that was not logged
+                else:
+                    self.refusal = None
+                self.redraw_panels()
+                self.update_bindings()
+                return
+            if alert.kind in ("timer", "inject", "instruction") and alert.seq is not None:
+                seq = alert.seq
+                self.act(f"✓ #{seq}", lambda _h: self.desk.acknowledge(seq), timed=False)
+                return
 
     def action_retry(self) -> None:
         pending = self.pending

@@ -162,6 +162,12 @@ class PickerScreen(Screen):
             self.app.bell()
             return
         plan = self.results[listing.highlighted]
+        if self.drill:  # a drill may run a scenario (timed injects): ask which, if any fits
+            from dutydesk.tui.drill import choose_scenario
+
+            choose_scenario(self.app, plan.id, lambda path: self.post_message(
+                messages.StartIncident(plan.id, drill=True, scenario=path)))
+            return
         self.post_message(messages.StartIncident(plan.id, drill=self.drill))
 
     def action_back(self) -> None:

@@ -26,7 +26,8 @@ from dutydesk.incident import Record
 Formatter = Callable[[Record], Sequence[Text]]
 
 #: column widths but the last (which takes the rest): seq, time, +elapsed, who
-WIDE = (5, 9, 10, 12)
+#: (who: the name and ↗ if over SSH when narrow; name · role · origin when wide)
+WIDE = (5, 9, 10, 34)
 NARROW = (5, 9, 9, 8)
 
 
@@ -95,6 +96,9 @@ class Timeline(ScrollView, can_focus=True):
         if following:
             self.cursor = len(self.records) - 1
             self._follow()
+            # the first rows that overflow the view add a scrollbar: the layout is redone
+            # after this call and may clamp the scroll; follow again once it is done
+            self.call_after_refresh(self._follow)
         self.refresh()
 
     def invalidate(self, seqs: Sequence[int] | None = None) -> None:
