@@ -101,6 +101,23 @@ async def test_instruction_stands_out_until_acknowledged_and_both_are_logged(tmp
             journal.close()
 
 
+async def test_hostile_names_and_instructions_are_shown_literally(tmp_path: Path) -> None:
+    db = tmp_path / "journal.db"
+    app = make_app(db)
+    hostile = Actor("x", "[b]Li[/b]\x1b]52;c;aGk=\x07\x1b[2J", "[@click=app.quit]r[/]", "ssh:10.0.0.9@branch")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await start(pilot)
+        with Journal.open(db) as journal:
+            other = Desk(journal, journal.incident(screen.desk.id), hostile)
+            other.instruct("[link=http://x]y[/link] \x1b[31mred")
+        await until(pilot, lambda: "INSTRUCTION" in alerts(screen))
+        await pilot.pause()
+        shown = alerts(screen) + "\n".join(timeline_lines(screen))
+        assert "[b]Li[/b]" in shown and "[@click=app.quit]r[/]" in shown and "[link=http://x]y[/link]" in shown
+        assert "\x1b" not in shown and "\x07" not in shown
+        assert app.is_running
+
+
 async def test_own_instruction_waits_for_the_other_desk(tmp_path: Path) -> None:
     db = tmp_path / "journal.db"
     app = make_app(db, operator=("李强", "duty-leader"))
