@@ -14,6 +14,8 @@ from rich.cells import cell_len
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
+from textual.app import ComposeResult
+from textual.widget import Widget
 
 from dutydesk.incident import IncidentState
 from dutydesk.journal import kinds
@@ -256,3 +258,32 @@ def timer_alerts(state: IncidentState, lang: Lang, local: Callable[[datetime], d
             text.append(tr("timer.keys", lang), style="bold")
             out.append(Alert("timer", text, seq=timer.fired_seq))
     return out
+
+
+def incident_layout(drill: bool, timeline: Widget, *, bar: Widget | None = None) -> ComposeResult:
+    """The widgets of the incident screen, in order: the live desk and the replay
+    compose the same layout, so a replay shows exactly what the desk showed."""
+    from textual.containers import Horizontal, VerticalScroll
+    from textual.widgets import Static
+
+    from dutydesk.tui.widgets.checklist import Checklist
+    from dutydesk.tui.widgets.keybar import KeyBar
+    from dutydesk.tui.widgets.prompt import PromptBar
+
+    yield Static(id="inc-header", markup=False)
+    if drill:
+        yield Static(id="drill-banner", classes="drill-banner", markup=False)
+    if bar is not None:
+        yield bar
+    yield Static(id="inc-closed", markup=False)
+    yield Static(id="alerts", markup=False)
+    with Horizontal(id="inc-main"):
+        yield Checklist(id="checklist")
+        with VerticalScroll(id="step-pane", can_focus=False):
+            yield Static(id="step-card", markup=False)
+            yield Static(id="info", markup=False)
+        yield Static(id="report-panel", markup=False)
+    yield Static(id="timeline-head", markup=False)
+    yield timeline
+    yield PromptBar(id="prompt")
+    yield KeyBar()

@@ -24,7 +24,6 @@ from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
@@ -44,7 +43,6 @@ from dutydesk.tui.twodesks import ACKABLE, TwoDesks, actor_cell
 from dutydesk.tui.text import elapsed, hms, safe
 from dutydesk.whenparse import TimeError, parse_when
 from dutydesk.tui.widgets.checklist import Checklist
-from dutydesk.tui.widgets.keybar import KeyBar
 from dutydesk.tui.widgets.prompt import PromptBar
 from dutydesk.tui.widgets.timeline import Timeline, column_widths, fit
 
@@ -111,21 +109,7 @@ class IncidentScreen(TwoDesks, Screen):
     # -- layout -----------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Static(id="inc-header", markup=False)
-        if self.desk.state.drill:
-            yield Static(id="drill-banner", classes="drill-banner", markup=False)
-        yield Static(id="inc-closed", markup=False)
-        yield Static(id="alerts", markup=False)
-        with Horizontal(id="inc-main"):
-            yield Checklist(id="checklist")
-            with VerticalScroll(id="step-pane", can_focus=False):
-                yield Static(id="step-card", markup=False)
-                yield Static(id="info", markup=False)
-            yield Static(id="report-panel", markup=False)
-        yield Static(id="timeline-head", markup=False)
-        yield Timeline(self._cells, id="timeline")
-        yield PromptBar(id="prompt")
-        yield KeyBar()
+        yield from panels.incident_layout(self.desk.state.drill, Timeline(self._cells, id="timeline"))
 
     def on_mount(self) -> None:
         relabel(self, self.app.lang)

@@ -26,7 +26,6 @@ from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -43,7 +42,6 @@ from dutydesk.tui.panels import Alert
 from dutydesk.tui.text import elapsed, hms
 from dutydesk.tui.twodesks import actor_cell, conflict_alerts, handover_alert, instruction_alerts
 from dutydesk.tui.widgets.checklist import Checklist
-from dutydesk.tui.widgets.keybar import KeyBar
 from dutydesk.tui.widgets.prompt import PromptBar
 from dutydesk.tui.widgets.timeline import Timeline, column_widths, fit
 
@@ -105,22 +103,8 @@ class ReplayScreen(Screen):
     # -- layout -----------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Static(id="inc-header", markup=False)
-        if self.drill:
-            yield Static(id="drill-banner", classes="drill-banner", markup=False)
-        yield Static(id="replay-bar", markup=False)
-        yield Static(id="inc-closed", markup=False)
-        yield Static(id="alerts", markup=False)
-        with Horizontal(id="inc-main"):
-            yield Checklist(id="checklist")
-            with VerticalScroll(id="step-pane", can_focus=False):
-                yield Static(id="step-card", markup=False)
-                yield Static(id="info", markup=False)
-            yield Static(id="report-panel", markup=False)
-        yield Static(id="timeline-head", markup=False)
-        yield ReplayTimeline(self._cells, id="timeline")
-        yield PromptBar(id="prompt")
-        yield KeyBar()
+        yield from panels.incident_layout(self.drill, ReplayTimeline(self._cells, id="timeline"),
+                                          bar=Static(id="replay-bar", markup=False))
 
     def on_mount(self) -> None:
         self.clock = FrozenClock(self.replay.moment, tz=self.app.clock.tz)
